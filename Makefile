@@ -2,6 +2,7 @@
 #   make book         set up .venv (first run) and build the student edition -> _build/html
 #   make test         set up what the tests need and run them (builds both editions first)
 #   make instructor   build the instructor edition -> _build/instructor/html
+#   make student-notebooks   runnable student notebooks + data/ + edition/ -> _build/student-notebooks.zip
 #   make check        check data/ against every rule
 #   make clean        remove _build/
 PYTHON ?= python3
@@ -10,7 +11,7 @@ PY := $(VENV)/bin/python
 BOOK_STAMP := $(VENV)/.book-installed
 TEST_STAMP := $(VENV)/.test-installed
 
-.PHONY: book instructor test check clean setup
+.PHONY: book instructor student-notebooks test check clean setup
 
 $(BOOK_STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,9 +35,13 @@ book: check
 instructor: check
 	$(PY) -m edition build instructor
 
+student-notebooks: check
+	$(PY) -m edition student-notebooks
+
 test: $(TEST_STAMP) check
 	$(PY) -m edition build student
 	$(PY) -m edition build instructor
+	$(PY) -m edition student-notebooks
 	$(PY) -m pytest
 
 clean:

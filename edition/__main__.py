@@ -3,6 +3,7 @@
     python -m edition check [--data DIR]       run every data rule; exit 1 on problems
     python -m edition build student|instructor   build an edition (see edition/build.py)
     python -m edition hash ID VALUE --kind K   print the answer hash for a data exercise
+    python -m edition student-notebooks [--out ZIP]   the student notebooks kit (a zip)
 """
 
 from __future__ import annotations
@@ -28,7 +29,17 @@ def main(argv=None) -> int:
     p_hash.add_argument("exercise_id")
     p_hash.add_argument("value")
     p_hash.add_argument("--kind", choices=exercises.KINDS, default="integer")
+    p_nb = sub.add_parser("student-notebooks",
+                          help="write the student notebooks, data/ and edition/ to a zip")
+    p_nb.add_argument("--out", default=None, help="the zip file (default: _build/student-notebooks.zip)")
     args = parser.parse_args(argv)
+    if args.command == "student-notebooks":
+        from pathlib import Path
+        from .build import ROOT
+        from .studentnb import write_zip
+        out = write_zip(ROOT, Path(args.out).resolve() if args.out else ROOT / "_build" / "student-notebooks.zip")
+        print(f"The student notebooks are in {out}")
+        return 0
     if args.command == "hash":
         print(exercises.answer_hash(args.exercise_id, args.value, args.kind))
         return 0

@@ -1,0 +1,103 @@
+"""Student and instructor editions from one source.
+
+Instructor-only material is marked in the MyST sources in one of three ways:
+
+* a ``{solution}`` directive (sphinx-exercise), any fence length, colon or backtick;
+* a gated solution, ``{solution-start}`` ... ``{solution-end}`` (may hold code cells);
+* any directive with ``:class: teaching-note`` (teaching notes, marking guides).
+
+:func:`strip_instructor` removes all three from a page's text for the student edition;
+:func:`instructor_blocks` returns what it would remove, which the leak gate searches for.
+"""
+
+from __future__ import annotations
+
+import re
+
+FENCE_RE = re.compile(r"^(?P<indent>\s*)(?P<fence>:{3,}|`{3,})\{(?P<name>[\w-]+)\}(?P<arg>.*)$")
+
+
+def _block_end(lines: list[str], i: int) -> int:
+    """Index of the line closing the fence opened at line i (or the last line)."""
+    m = FENCE_RE.match(lines[i])
+    fence = m.group("fence")
+    close = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+    for j in range(i + 1, len(lines)):
+        if close.match(lines[j]):
+            return j
+    raise ValueError(f"line {i + 1}: the {{{m.group('name')}}} block opened here is never closed "
+                     f"(add a line with {fence})")
+
+
+def _options(lines: list[str], i: int) -> str:
+    """The ``:key: value`` option lines right after a directive's opening line."""
+    out = []
+    for line in lines[i + 1:]:
+        if re.match(r"^\s*:[\w-]+:", line):
+            out.append(line)
+        else:
+            break
+    return "\n".join(out)
+
+
+def _instructor_ranges(text: str, where: str = "<page>") -> list[tuple[int, int]]:
+    """(first, last) line indexes of every instructor-only block, outermost only."""
+    lines = text.split("\n")
+    ranges, i = [], 0
+    while i < len(lines):
+        m = FENCE_RE.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        name = m.group("name")
+        try:
+            if name == "solution-start":
+                end_fence = _block_end(lines, i)
+                j = next((k for k in range(end_fence + 1, len(lines))
+                          if (mm := FENCE_RE.match(lines[k])) and mm.group("name") == "solution-end"), None)
+                if j is None:
+                    raise ValueError(f"line {i + 1}: {{solution-start}} has no matching {{solution-end}}")
+                last = _block_end(lines, j)
+                ranges.append((i, last))
+                i = last + 1
+                continue
+            if name == "solution" or re.search(r":class:.*\bteaching-note\b", _options(lines, i)):
+                last = _block_end(lines, i)
+                ranges.append((i, last))
+                i = last + 1
+                continue
+        except ValueError as e:
+            raise ValueError(f"{where}: {e}") from None
+        i += 1
+    return ranges
+
+
+def strip_instructor(text: str, where: str = "<page>") -> str:
+    """The page text with every instructor-only block removed."""
+    lines = text.split("\n")
+    drop = set()
+    for a, b in _instructor_ranges(text, where):
+        drop.update(range(a, b + 1))
+    return "\n".join(line for k, line in enumerate(lines) if k not in drop)
+
+
+def instructor_blocks(text: str, where: str = "<page>") -> list[str]:
+    """The text of each instructor-only block (fence lines included)."""
+    lines = text.split("\n")
+    return ["\n".join(lines[a:b + 1]) for a, b in _instructor_ranges(text, where)]
+
+
+def instructor_strings(text: str, where: str = "<page>", min_length: int = 24) -> list[str]:
+    """Distinctive lines of instructor-only content, for the leak gate to search for.
+
+    Directive fences, option lines and short lines are skipped; what is left is the
+    prose and code that only instructors may see.
+    """
+    out = []
+    for block in instructor_blocks(text, where):
+        for line in block.split("\n"):
+            s = line.strip()
+            if len(s) < min_length or FENCE_RE.match(s) or re.match(r"^:[\w-]+:", s) or s.startswith(("```", ":::")):
+                continue
+            out.append(s)
+    return out

@@ -1,0 +1,178 @@
+"""Student notebooks: the section notebooks as runnable ``.ipynb`` files, with no answers.
+
+    python -m edition student-notebooks     # -> _build/student-notebooks.zip
+
+:func:`student_notebook` reads a MyST notebook (jupytext), removes every instructor-only
+block (:func:`edition.editions.strip_instructor`: solutions, gated solutions with their
+code cells, teaching notes) and, where a solution was removed, puts a prompt in its place:
+a markdown cell "✏️ Your answer here" or, for a solution that held code, a code cell
+``# your answer here``. Every other cell is kept (set-up cells included), so the notebook
+runs from top to bottom. Outputs are empty.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+from .editions import _instructor_ranges
+
+ANSWER_MARKDOWN = "✏️ **Your answer here**\n\n*(Write your answer in this cell: double-click to edit.)*"
+ANSWER_CODE = "# your answer here\n"
+PATH_CELL = """\
+# Lets this notebook find the edition's Python package (edition/) and data/ when they sit
+# in this folder or one above it, as in the student-notebook kit. Nothing to change here.
+import pathlib, sys
+for _folder in (pathlib.Path.cwd(), *pathlib.Path.cwd().parents):
+    if (_folder / "edition" / "__init__.py").is_file():
+        sys.path.insert(0, str(_folder))
+        break"""
+_MARKER = "<!-- edition:answer-prompt:{kind} -->"
+_MARKER_RE = re.compile(r"^<!-- edition:answer-prompt:(text|code) -->$", re.M)
+_CODE_CELL_RE = re.compile(r"^\s*(`{3,}|:{3,})\{code-cell\}", re.M)
+
+
+def _strip_with_markers(md_text: str, where: str) -> str:
+    """strip_instructor, but leave a marker line where a solution was removed."""
+    lines = md_text.split("\n")
+    out, i = [], 0
+    for a, b in _instructor_ranges(md_text, where):
+        out.extend(lines[i:a])
+        block = "\n".join(lines[a:b + 1])
+        first = lines[a].strip()
+        if "{solution" in first:  # {solution} or {solution-start}: the student gets a prompt
+            kind = "code" if _CODE_CELL_RE.search(block) else "text"
+            # a marker gets its own markdown cell boundary so jupytext keeps it whole
+            out.extend(["", "+++", "", _MARKER.format(kind=kind), "", "+++", ""])
+        i = b + 1
+    out.extend(lines[i:])
+    return "\n".join(out)
+
+
+def _expand_markers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown" or not _MARKER_RE.search(cell.source):
+            cells.append(cell)
+            continue
+        pos = 0
+        for m in _MARKER_RE.finditer(cell.source):
+            before = cell.source[pos:m.start()].strip()
+            if before:
+                cells.append(nbformat.v4.new_markdown_cell(before))
+            if m.group(1) == "code":
+                cells.append(nbformat.v4.new_code_cell(ANSWER_CODE))
+            else:
+                cells.append(nbformat.v4.new_markdown_cell(ANSWER_MARKDOWN))
+            pos = m.end()
+        after = cell.source[pos:].strip()
+        if after:
+            cells.append(nbformat.v4.new_markdown_cell(after))
+    nb.cells = cells
+    return nb
+
+
+def student_notebook(md_text: str, where: str = "<notebook>") -> nbformat.NotebookNode:
+    """The student version of a MyST notebook, as an nbformat v4 notebook with no outputs."""
+    try:
+        text = _strip_with_markers(md_text, where)
+    except ValueError as e:
+        raise SystemExit(f"error: {e}") from None
+    nb = jupytext.reads(text, fmt="md:myst")
+    nb = _expand_markers(nb)
+    nb.metadata.pop("jupytext", None)
+    for cell in nb.cells:
+        cell.pop("id", None)
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    nb.cells.insert(0, nbformat.v4.new_code_cell(PATH_CELL))
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    _number_cells(nb)  # fresh, stable ids (nbformat 4.5 wants them)
+    nbformat.validate(nb)
+    return nb
+
+
+def _number_cells(nb: nbformat.NotebookNode) -> None:
+    for k, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{k:03d}"
+
+
+def notebook_sources(root: Path) -> list[Path]:
+    """Every notebook in notebooks/ (MyST markdown with a jupytext header)."""
+    return sorted(p for p in (root / "notebooks").glob("*.md")
+                  if p.read_text(encoding="utf-8").lstrip().startswith("---")
+                  and "jupytext" in p.read_text(encoding="utf-8").split("---")[1])
+
+
+def write_student_notebooks(root: Path, dest: Path) -> list[Path]:
+    """Write ``dest/<name>.ipynb`` for every notebook in ``root/notebooks``; return the paths."""
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    for src in notebook_sources(root):
+        nb = student_notebook(src.read_text(encoding="utf-8"), str(src.relative_to(root)))
+        out = dest / (src.stem + ".ipynb")
+        nbformat.write(nb, str(out))
+        written.append(out)
+    return written
+
+
+README = """\
+Student notebooks: {title}
+{underline}
+
+What is in this folder
+  notebooks/   one Jupyter notebook per section, with the exercises but no answers.
+               Where a model answer stands in the instructor's copy, you find
+               "Your answer here" (a text cell) or "# your answer here" (a code cell).
+  data/        the edition's data (transcript, notes, exercises); the notebooks read it.
+  edition/     the small Python package the notebooks import. The kernel needs the
+               libraries in the repository's requirements.txt (pandas, PyYAML,
+               ipywidgets, matplotlib, ...).
+
+Using it on a JupyterHub or in an LMS
+  Upload or unzip the whole folder, keeping notebooks/, data/ and edition/ side by
+  side, and open a notebook from notebooks/. The first cell of each notebook puts
+  the folder above it on Python's path, so `import edition` works and data/ is found.
+  If your hub starts kernels somewhere else, set PYTHONPATH to this folder (and, if
+  data/ is elsewhere too, EDITION_DATA to the data folder).
+  Data exercises are checked against a stored hash, so the answers are not in data/.
+
+Using it with nbgrader
+  These notebooks carry no nbgrader metadata: nbgrader needs its own cell metadata
+  (grade ids, points, "solution"/"tests" cells), which you add with its
+  Create Assignment toolbar. The honest route is to use the instructor notebooks
+  (the .md files in the repository's notebooks/, converted with jupytext) as the
+  nbgrader *source* version, mark the solution cells there, and let nbgrader
+  generate the release version. The text answers in this edition are model answers
+  and marking guides for a human marker, not automatic tests.
+"""
+
+
+def write_zip(root: Path, zip_path: Path, title: str | None = None) -> Path:
+    """Write the student-notebook kit (notebooks, data/, edition/, README.txt) to zip_path."""
+    import tempfile
+
+    import yaml
+
+    if title is None:
+        title = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("title", "")
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        nbs = write_student_notebooks(root, Path(tmp) / "notebooks")
+        tmp_zip = zip_path.with_suffix(".zip.part")
+        with zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("README.txt", README.format(title=title, underline="=" * (20 + len(title))))
+            for nb in nbs:
+                z.write(nb, f"notebooks/{nb.name}")
+            for f in sorted((root / "data").rglob("*")):
+                if f.is_file() and ".ipynb_checkpoints" not in f.parts:
+                    z.write(f, f.relative_to(root).as_posix())
+            for f in sorted((root / "edition").glob("*.py")):
+                z.write(f, f"edition/{f.name}")
+        tmp_zip.replace(zip_path)
+    return zip_path
