@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -51,7 +52,7 @@ def stage(edition: str, root: Path, dest: Path) -> Path:
             data = f.read_bytes()
             if edition == "student" and f.suffix == ".md" and rel.parts[0] in ("book", "notebooks"):
                 try:
-                    data = strip_instructor(data.decode("utf-8"), str(rel)).encode("utf-8")
+                    data = strip_instructor(data.decode("utf-8"), str(rel), keep_lines=True).encode("utf-8")
                 except ValueError as e:
                     raise SystemExit(f"error: {e}") from None
             if rel.as_posix() == "_config.yml":
@@ -78,6 +79,54 @@ def _edition_config(data: bytes, edition: str) -> bytes:
     return yaml.safe_dump(config, sort_keys=False, allow_unicode=True).encode("utf-8")
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_UNDEFINED = re.compile(r"^(?P<file>\S+?):(?P<line>\d+): WARNING: undefined label: '(?P<label>[^']+)'")
+_EDITION = re.compile(r"^(?P<file>\S+?):(?P<line>\d+): WARNING: (?P<msg>.*\[edition\])")
+
+
+def _label_homes(root: Path) -> dict[str, str]:
+    """label -> the source file (relative) that defines it, over book/ and notebooks/."""
+    homes = {}
+    for f in sorted([*(root / "book").rglob("*.md"), *(root / "notebooks").rglob("*.md")]):
+        text = f.read_text(encoding="utf-8", errors="replace")
+        for m in re.finditer(r"^\(([\w.:-]+)\)=\s*$|^\s*:label:\s*(\S+)", text, re.M):
+            homes.setdefault((m.group(1) or m.group(2)).lower(), f.relative_to(root).as_posix())
+    return homes
+
+
+def explain_failures(log: list[str], root: Path, src: Path) -> list[str]:
+    """One line per broken cross-reference in the build log: the source file, line and fix."""
+    toc = (root / "_toc.yml").read_text(encoding="utf-8")
+    homes, out = None, []
+    for raw in log:
+        line = _ANSI.sub("", raw).strip()
+        for rx in (_UNDEFINED, _EDITION):
+            m = rx.match(line)
+            if not m:
+                continue
+            where = m.group("file")
+            try:
+                where = Path(where).resolve().relative_to(src.resolve()).as_posix()
+            except ValueError:
+                pass
+            where = f"{where}:{m.group('line')}"
+            if rx is _EDITION:
+                out.append(f"{where}: {m.group('msg')}")
+                continue
+            homes = homes if homes is not None else _label_homes(root)
+            label, home = m.group("label"), homes.get(m.group("label").lower())
+            if home and f"file: {home.rsplit('.', 1)[0]}" not in toc:
+                out.append(f"{where}: {{ref}}`{label}` points to {home}, which is not in _toc.yml. "
+                           f"Fix: put '- file: {home.rsplit('.', 1)[0]}' back in _toc.yml, "
+                           f"or remove or reword this reference.")
+            elif home:
+                out.append(f"{where}: {{ref}}`{label}` (defined in {home}) could not be resolved.")
+            else:
+                out.append(f"{where}: {{ref}}`{label}`: no page defines this label. "
+                           f"Fix: correct the label, or add '({label})=' above the heading it means.")
+    return list(dict.fromkeys(out))
+
+
 def build(edition: str, root: Path = ROOT, build_dir: Path | None = None) -> Path:
     build_dir = build_dir or root / "_build"
     src = stage(edition, root, build_dir / "src" / edition)
@@ -92,8 +141,17 @@ def build(edition: str, root: Path = ROOT, build_dir: Path | None = None) -> Pat
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(src), "--path-output", str(work),
            "-W", "-n", "--keep-going"]
     print("+", " ".join(cmd), flush=True)
-    result = subprocess.run(cmd, cwd=src)
-    if result.returncode != 0:
+    proc = subprocess.Popen(cmd, cwd=src, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, errors="replace")
+    log = []
+    for line in proc.stdout:  # show the build's messages as they come, and keep them
+        print(line, end="", flush=True)
+        log.append(line)
+    if proc.wait() != 0:
+        explained = explain_failures(log, root, src)
+        if explained:
+            print("\nWhat broke, in your sources (line numbers are the same in both editions):",
+                  *explained, sep="\n  ")
         raise SystemExit(f"the {edition} edition failed to build (see the messages above)")
     out = output_dir(edition, build_dir)
     if out.exists():

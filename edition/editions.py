@@ -72,12 +72,18 @@ def _instructor_ranges(text: str, where: str = "<page>") -> list[tuple[int, int]
     return ranges
 
 
-def strip_instructor(text: str, where: str = "<page>") -> str:
-    """The page text with every instructor-only block removed."""
+def strip_instructor(text: str, where: str = "<page>", keep_lines: bool = False) -> str:
+    """The page text with every instructor-only block removed.
+
+    With ``keep_lines`` each removed line becomes an empty line, so the stripped page keeps
+    the source's line numbers (the build's messages then point at the right source line).
+    """
     lines = text.split("\n")
     drop = set()
     for a, b in _instructor_ranges(text, where):
         drop.update(range(a, b + 1))
+    if keep_lines:
+        return "\n".join("" if k in drop else line for k, line in enumerate(lines))
     return "\n".join(line for k, line in enumerate(lines) if k not in drop)
 
 

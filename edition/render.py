@@ -26,6 +26,24 @@ EVIDENCE_NAMES = {"V": "checked against the full translation", "I": "shown by th
                   "M": "from memory of the full text; unverified"}
 
 
+def pages_in_book(c: Corpus) -> set[str] | None:
+    """The pages listed in the book's _toc.yml (beside data/), or None if there is none."""
+    toc = c.root.parent / "_toc.yml"
+    if not toc.is_file():
+        return None
+    return set(re.findall(r"^\s*-?\s*(?:file|root):\s*(\S+)", toc.read_text(encoding="utf-8"), re.M))
+
+
+def home_page(c: Corpus, section_id: str) -> str:
+    """The page a passage's permalink leads to: its section's page, or the full record
+    if an instructor has dropped that section's page from _toc.yml."""
+    page = c.section(section_id)["page"]
+    pages = pages_in_book(c)
+    if pages is not None and page not in pages and RECORD_PAGE in pages:
+        return RECORD_PAGE
+    return page
+
+
 def href(from_page: str, to_page: str, anchor: str = "") -> str:
     """Relative URL from one page (a docname like 'notebooks/s1') to another."""
     url = posixpath.relpath(to_page + ".html", posixpath.dirname(from_page) or ".")
@@ -115,7 +133,7 @@ def citation(c: Corpus, pid: str, url: str) -> str:
 def passages_html(c: Corpus, passages, page: str) -> str:
     """Render passages (rows of the transcript) for the page ``page`` (a docname)."""
     pattern, owner = _alias_pattern(c)
-    pages = dict(zip(c.sections["id"], c.sections["page"]))
+    pages = {sid: home_page(c, sid) for sid in c.sections["id"]}
     out = []
     for p in passages.itertuples():
         home = href(page, pages[p.section], p.id)
@@ -176,8 +194,11 @@ def record_html(c: Corpus, page: str = RECORD_PAGE) -> str:
     """The full record in reading order, section by section, with each section's notes."""
     out = []
     for s in c.sections[c.sections["layer"] == "record"].itertuples():
+        title = escape(s.title)
+        if home_page(c, s.id) != RECORD_PAGE:
+            title = f'<a href="{escape(href(page, s.page))}">{title}</a>'
         out.append(f'<section class="ed-record-section" aria-labelledby="h-{s.id}">'
-                   f'<h2 id="h-{s.id}">{s.order}. <a href="{escape(href(page, s.page))}">{escape(s.title)}</a></h2>'
+                   f'<h2 id="h-{s.id}">{s.order}. {title}</h2>'
                    f'{section_html(c, s.id, page)}<h3>Editorial notes</h3>{notes_html(c, s.id, page)}</section>')
     return "\n".join(out)
 

@@ -8,9 +8,9 @@ Roles:
       fails (a warning, and the build runs with -W) if the words are not found verbatim
       in that passage or sentence of data/, or if the ID is unknown.
 
-Passage IDs are also registered as reference targets, so {ref}`t07` works, and a
-reference to a passage whose section page was dropped from _toc.yml fails the build
-with the file and line of the reference.
+A reference to a passage whose section page was dropped from _toc.yml links to the
+full record instead; if that page is gone too, the build fails, naming the file and
+line of the reference and the fix.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
 from .load import load_corpus
+from .render import RECORD_PAGE
 
 logger = logging.getLogger(__name__)
 ID_RE = re.compile(r"t\d{2,}(?:\.\d+)?")
@@ -42,6 +43,8 @@ def _target(env, ref: str):
     if "." in ref:
         c.sentence(ref)
     page = c.section(row["section"])["page"]
+    if page not in env.found_docs and RECORD_PAGE in env.found_docs and row["layer"] == "record":
+        page = RECORD_PAGE  # the section was dropped from _toc.yml: link to the full record
     if page not in env.found_docs:
         raise KeyError(f"passage {passage} lives on page {page!r}, which is not in the book "
                        f"(is it missing from _toc.yml?). Fix: put the page back in _toc.yml, "
