@@ -3,7 +3,9 @@
 #   make test         set up what the tests need and run them (builds both editions first)
 #   make instructor   build the instructor edition -> _build/instructor/html
 #   make student-notebooks   runnable student notebooks + data/ + edition/ -> _build/student-notebooks.zip
+#   make reader       the student edition's readings as one PDF -> _build/reader.pdf
 #   make check        check data/ against every rule
+#   make bench        measure build time, page weight and speed -> book/benchmarks.md
 #   make clean        remove _build/
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +13,7 @@ PY := $(VENV)/bin/python
 BOOK_STAMP := $(VENV)/.book-installed
 TEST_STAMP := $(VENV)/.test-installed
 
-.PHONY: book instructor student-notebooks test check clean setup
+.PHONY: book instructor student-notebooks reader test check clean setup bench
 
 $(BOOK_STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,11 +40,17 @@ instructor: check
 student-notebooks: check
 	$(PY) -m edition student-notebooks
 
+reader: check
+	$(PY) -m edition reader
+
 test: $(TEST_STAMP) check
 	$(PY) -m edition build student
 	$(PY) -m edition build instructor
 	$(PY) -m edition student-notebooks
 	$(PY) -m pytest
+
+bench: $(TEST_STAMP)
+	$(PY) tools/benchmark.py
 
 clean:
 	rm -rf _build

@@ -4,6 +4,7 @@
     python -m edition build student|instructor   build an edition (see edition/build.py)
     python -m edition hash ID VALUE --kind K   print the answer hash for a data exercise
     python -m edition student-notebooks [--out ZIP]   the student notebooks kit (a zip)
+    python -m edition reader [--build-dir DIR]   the course reader (PDF) -> _build/reader.pdf
 """
 
 from __future__ import annotations
@@ -32,7 +33,22 @@ def main(argv=None) -> int:
     p_nb = sub.add_parser("student-notebooks",
                           help="write the student notebooks, data/ and edition/ to a zip")
     p_nb.add_argument("--out", default=None, help="the zip file (default: _build/student-notebooks.zip)")
+    p_reader = sub.add_parser("reader", help="build the student edition and its course reader (PDF)")
+    p_reader.add_argument("--build-dir", default=None, help="where to build (default: _build)")
     args = parser.parse_args(argv)
+    if args.command == "reader":
+        import shutil
+        from pathlib import Path
+        from .build import ROOT, build
+        from .reader import PDF_IN_SITE
+        build_dir = Path(args.build_dir).resolve() if args.build_dir else ROOT / "_build"
+        site = build("student", build_dir=build_dir)  # prints the reader into the site
+        if not (site / PDF_IN_SITE).is_file():
+            print("the course reader was not made (see the note above)", file=sys.stderr)
+            return 1
+        shutil.copy2(site / PDF_IN_SITE, build_dir / "reader.pdf")
+        print(f"The course reader is in {build_dir / 'reader.pdf'}")
+        return 0
     if args.command == "student-notebooks":
         from pathlib import Path
         from .build import ROOT

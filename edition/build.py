@@ -8,6 +8,8 @@
    staged book, so that no page loads anything from outside the book.
 3. Run ``jupyter-book build`` strictly (``-W -n --keep-going``) and put the site in
    ``_build/html`` (student) or ``_build/instructor/html`` (instructor).
+4. Add the JupyterLite site (``<site>/lite/``, :mod:`edition.lite`) and the printable
+   course reader (``<site>/_downloads/reader.pdf``, :mod:`edition.reader`).
 """
 
 from __future__ import annotations
@@ -157,5 +159,9 @@ def build(edition: str, root: Path = ROOT, build_dir: Path | None = None) -> Pat
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(work / "_build" / "html", out)
+    from .lite import build_lite  # the notebooks in the browser: <site>/lite/ (edition/lite.py)
+    build_lite(root, build_dir, out)
+    from .reader import add_reader  # the course reader: <site>/_downloads/reader.pdf (edition/reader.py)
+    add_reader(edition, root, build_dir, out)
     print(f"\nThe {edition} edition is in {out}\nOpen {out / 'index.html'} in a browser.")
     return out

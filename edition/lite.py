@@ -122,6 +122,9 @@ def lite_notebook(nb):
     else:
         cell["id"] = "lite-setup"
         nb.cells.insert(0, cell)
+    # JupyterLite's Python kernel is called "python" (not "python3"): with its name here
+    # the kernel starts at once instead of asking the student to choose one
+    nb.metadata["kernelspec"] = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
     nbformat.validate(nb)
     return nb
 

@@ -64,9 +64,5 @@ def check_answer(exercise_id: str, value):
 
 def show_chart(section_id: str):
     """The interactive chart(s) for a section (see edition/charts.py)."""
-    try:
-        from .charts import section_chart
-    except ImportError:  # TEMPORARY while edition/charts.py is written; remove with it
-        display(HTML("<p><em>Chart in preparation.</em></p>"))
-        return
-    display(section_chart(section_id))
+    from .charts import section_chart
+    display(section_chart(section_id, _corpus()))

@@ -44,9 +44,10 @@ def data_copy(tmp_path) -> Path:
 
 def _site(edition: str) -> Path:
     from edition.build import build, output_dir
-    out = output_dir(edition, ROOT / "_build")
+    build_dir = Path(os.environ.get("EDITION_BUILD_DIR", ROOT / "_build"))  # helpers build elsewhere
+    out = output_dir(edition, build_dir)
     if not (out / "index.html").is_file():
-        build(edition)
+        build(edition, build_dir=build_dir)
     return out
 
 
