@@ -90,7 +90,7 @@ FIGURES = [
      "source": "t08", "quote": "2, 5, or 10 years"},
     {"group": "Port Arthur (Stalin, 16 Dec 1949)", "label": "“We can stay there for 20 years even”",
      "bar": "20 years", "years": 20, "source": "t08", "quote": "We can stay there for 20 years even"},
-    {"group": "Agreements of 14 Feb 1950", "label": "Soviet credit, US$300 million at 1% a year",
+    {"group": "Agreements of 14 Feb 1950", "label": "Soviet credit, US$300 million",
      "bar": "over 5 years", "years": 5, "source": "frus1950v6", "quote": ""},
     {"group": "Agreements of 14 Feb 1950", "label": "Treaty of 14 February 1950",
      "bar": "term of 30 years", "years": 30, "source": "frus1950v6", "quote": ""},
@@ -598,7 +598,7 @@ def figures_chart(c: Corpus, section_id: str | None = None) -> Chart:
     fig.tight_layout()
     alt = ("Bar chart of durations in years. In passage t08 Stalin says Soviet troops could stay at Port Arthur "
            "for 2, 5 or 10 years, and even 20 years. The agreements of 14 February 1950 (source frus1950v6) "
-           "fixed a Soviet credit of US$300 million at 1% a year over 5 years, and a treaty term of 30 years.")
+           "fixed a Soviet credit of US$300 million over 5 years, and a treaty term of 30 years.")
     return _finish("figures", title, fig, alt, t, "data/transcript.csv t08; data/bibliography.bib frus1950v6")
 
 

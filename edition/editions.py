@@ -6,6 +6,9 @@ Instructor-only material is marked in the MyST sources in one of three ways:
 * a gated solution, ``{solution-start}`` ... ``{solution-end}`` (may hold code cells);
 * any directive with ``:class: teaching-note`` (teaching notes, marking guides).
 
+Markup shown inside a literal code block with a language (```` ```md ````) is an example,
+not instructor content: it is left as it stands in both editions.
+
 :func:`strip_instructor` removes all three from a page's text for the student edition;
 :func:`instructor_blocks` returns what it would remove, which the leak gate searches for.
 """
@@ -15,6 +18,16 @@ from __future__ import annotations
 import re
 
 FENCE_RE = re.compile(r"^(?P<indent>\s*)(?P<fence>:{3,}|`{3,})\{(?P<name>[\w-]+)\}(?P<arg>.*)$")
+# A literal code block with a language (```md, ~~~text): markup shown inside it is an
+# example, printed as it stands in both editions (book/for-instructors.md shows the markup).
+LITERAL_RE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})\s*(?P<info>[\w+-]+)\s*$")
+
+
+def _literal_end(lines: list[str], i: int) -> int | None:
+    """Index of the line closing the literal code block opened at line i, if it is closed."""
+    fence = LITERAL_RE.match(lines[i]).group("fence")
+    close = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+    return next((j for j in range(i + 1, len(lines)) if close.match(lines[j])), None)
 
 
 def _block_end(lines: list[str], i: int) -> int:
@@ -45,6 +58,9 @@ def _instructor_ranges(text: str, where: str = "<page>") -> list[tuple[int, int]
     lines = text.split("\n")
     ranges, i = [], 0
     while i < len(lines):
+        if LITERAL_RE.match(lines[i]) and (end := _literal_end(lines, i)) is not None:
+            i = end + 1  # an example in a code block is not instructor content
+            continue
         m = FENCE_RE.match(lines[i])
         if not m:
             i += 1

@@ -7,7 +7,7 @@ exactly what students see online (no solutions, no teaching notes):
 
 1. :func:`reader_pages` picks the readings from ``_toc.yml``: the landing page and every
    chapter of every part except the reference part (:data:`SKIP_PARTS`) and the pages in
-   :data:`SKIP_PAGES` (how to use the website).
+   :data:`SKIP_PAGES` (how to use the website, running the notebooks).
 2. :func:`assemble` joins the article of each page into one HTML file
    (``<build>/reader/reader.html``): ids are made unique per page, links between readings
    become links inside the PDF, links to pages left out become plain text, scripts are
@@ -35,7 +35,7 @@ import yaml
 CHROMIUM = os.environ.get("EDITION_CHROMIUM", "/usr/bin/chromium")
 PDF_IN_SITE = "_downloads/reader.pdf"      # where the landing page links to (../_downloads/reader.pdf)
 SKIP_PARTS = {"Reference"}                # _toc.yml part captions left out of the reader
-SKIP_PAGES = {"book/how-to-use"}          # about the website, not a reading
+SKIP_PAGES = {"book/how-to-use", "book/in-the-browser"}  # about the website, not readings
 
 READER_CSS = """
 @page { size: A4; margin: 18mm 16mm 20mm 16mm; }

@@ -73,7 +73,10 @@ WIDGETS_PATHS_JS = """\
 // so its icon fonts load from this folder (at any page depth), not the page's.
 (function () {
   var here = document.currentScript.src.replace(/[^/]*$/, "");
-  require.config({paths: {"@jupyter-widgets/html-manager/dist": here.slice(0, -1)}});
+  // The manager finds its icon fonts relative to the AMD module id "@jupyter-widgets/…",
+  // so that id must map to this folder too, or the fonts are requested beside the page (404).
+  require.config({paths: {"@jupyter-widgets/html-manager/dist": here.slice(0, -1),
+                          "@jupyter-widgets": here.slice(0, -1)}});
 })();
 """
 

@@ -112,7 +112,7 @@ def page_weight(browser, url: str) -> tuple[int, int]:
     ctx = browser.new_context()
     page = ctx.new_page()
     responses = []
-    page.on("response", responses.append)
+    page.on("response", lambda r: responses.append(r))
     page.goto(url, wait_until="load")
     page.wait_for_timeout(1000)  # late requests (fonts, widget modules)
     raw = gz = 0
@@ -202,6 +202,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     started = datetime.datetime.now(datetime.timezone.utc)
+    load_before = os.getloadavg()[0]
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     build_dir = tmp / "build"
     try:
@@ -243,11 +244,12 @@ def main() -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    write_report(started, clean, rebuild, weights, loads, charts, sites_chart_pages=chart_pages)
+    busy = f"load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    write_report(started, clean, rebuild, weights, loads, charts, sites_chart_pages=chart_pages, busy=busy)
     return 0
 
 
-def write_report(started, clean, rebuild, weights, loads, charts, sites_chart_pages) -> None:
+def write_report(started, clean, rebuild, weights, loads, charts, sites_chart_pages, busy="") -> None:
     bare_raw, bare_gz = weights["bare"]["index.html"]
     rows = []
     total_clean, total_rebuild = sum(clean.values()), sum(rebuild.values())
@@ -306,8 +308,9 @@ def write_report(started, clean, rebuild, weights, loads, charts, sites_chart_pa
 # Benchmarks
 
 How long the book takes to build, how heavy its pages are and how fast they respond,
-measured by `tools/benchmark.py` on {started:%Y-%m-%d} ({started:%H:%M} UTC), on: {machine}.
-The targets are for a 2-core machine.
+measured by `tools/benchmark.py` on {started:%Y-%m-%d} ({started:%H:%M} UTC), on: {machine};
+{busy} (a load average above the number of cores means other work competed for the machine
+and the times are slower than on an idle one). The targets are for a 2-core machine.
 
 ## Summary
 
@@ -337,7 +340,8 @@ Page load time: headless Chromium, served from a local server, empty cache, medi
 {chr(10).join(load_rows)}
 
 Chart response: the time from choosing another option in a chart's control to the new chart
-being on screen (the next animation frame after it changes), median of {CHART_CHANGES} changes.
+being on screen (the next animation frame after it changes), median of {CHART_CHANGES} changes;
+headless Chromium draws a frame every 16.7 ms, so times come in steps of about 17 ms.
 The control is linked to the chart in the browser (`jslink`), so no kernel is involved.
 Target: under {TARGETS['chart_ms']:.0f} ms.
 
