@@ -129,6 +129,16 @@ def explain_failures(log: list[str], root: Path, src: Path) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _add_favicon_to_redirect(index: Path) -> None:
+    """Jupyter Book's root index.html only redirects; give it the favicon so browsers
+    don't ask for /favicon.ico (a 404 and a console error)."""
+    if index.is_file():
+        html = index.read_text(encoding="utf-8")
+        if 'rel="icon"' not in html:
+            html = html.replace("<head>", '<head>\n<link rel="icon" href="_static/favicon.svg">', 1)
+            index.write_text(html, encoding="utf-8")
+
+
 def build(edition: str, root: Path = ROOT, build_dir: Path | None = None) -> Path:
     build_dir = build_dir or root / "_build"
     src = stage(edition, root, build_dir / "src" / edition)
@@ -159,6 +169,7 @@ def build(edition: str, root: Path = ROOT, build_dir: Path | None = None) -> Pat
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(work / "_build" / "html", out)
+    _add_favicon_to_redirect(out / "index.html")
     from .lite import build_lite  # the notebooks in the browser: <site>/lite/ (edition/lite.py)
     build_lite(root, build_dir, out)
     from .reader import add_reader  # the course reader: <site>/_downloads/reader.pdf (edition/reader.py)

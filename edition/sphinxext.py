@@ -95,7 +95,15 @@ class QuoteRole(_Role):
         return [quote, nodes.Text(" ("), *link, nodes.Text(")")], msgs
 
 
+def _fix_bibliography_roles(app, pagename, templatename, context, doctree):
+    """Docutils marks bibliography entries with the outdated ARIA role doc-biblioentry
+    inside a role="list"; axe reports it as critical. Use listitem instead."""
+    if "body" in context:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app):
+    app.connect("html-page-context", _fix_bibliography_roles)
     app.add_role("passage", PassageRole())
     app.add_role("quote", QuoteRole())
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -145,11 +145,11 @@ Using it on a JupyterHub or in an LMS
 Using it with nbgrader
   These notebooks carry no nbgrader metadata: nbgrader needs its own cell metadata
   (grade ids, points, "solution"/"tests" cells), which you add with its
-  Create Assignment toolbar. The honest route is to use the instructor notebooks
-  (the .md files in the repository's notebooks/, converted with jupytext) as the
-  nbgrader *source* version, mark the solution cells there, and let nbgrader
-  generate the release version. The text answers in this edition are model answers
-  and marking guides for a human marker, not automatic tests.
+  Create Assignment toolbar. The simplest route is to use the instructor notebooks
+  (the .md files in the repository's notebooks/, converted with
+  `jupytext --to ipynb`) as the nbgrader *source* version, mark the solution cells
+  there, and let nbgrader generate the release version. The instructor edition's
+  model answers are written for a human marker: they are not automatic tests.
 """
 
 

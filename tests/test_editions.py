@@ -292,6 +292,8 @@ def test_student_edition_holds_no_instructor_material(student_site, student_zip,
     terms = instructor_only_terms(ROOT, needles)
     hits, count = scan(student_outputs(student_site), student_site.parent, needles, terms)
     assert count > 50, f"only {count} texts read under {student_site}: is the site there?"
+    for pdf in student_site.rglob("*.pdf"):  # the gate must really read a PDF's text
+        assert "the record" in words(pdf_text(pdf.name, pdf.read_bytes())), f"{pdf}: no text extracted"
     assert not hits, "instructor-only material in the student outputs:\n" + "\n".join(hits[:40])
 
 
@@ -452,6 +454,8 @@ def refs_into(root: Path, page: str) -> list[str]:
         if other == page:
             continue
         o = (root / f"{other}.md").read_text(encoding="utf-8")
+        o = re.sub(r"^(`{3,}|~{3,})[\w+-]+\s*$.*?^\1\s*$", "", o, flags=re.M | re.S)  # examples in code
+        o = re.sub(r"``.+?``", "", o)  # and in inline code
         for m in re.finditer(r"\{(?:ref|numref)\}`(?:[^`<]*<)?([\w.:-]+)>?`", o):
             if m.group(1) in labels:
                 out.append(other)

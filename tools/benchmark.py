@@ -383,7 +383,7 @@ def nproc() -> str:
 def chromium_version() -> str:
     try:
         out = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=30).stdout
-        return out.strip().split()[-1] if out.strip() else "?"
+        return out.split()[1] if len(out.split()) > 1 else "?"
     except (OSError, subprocess.SubprocessError):
         return "?"
 
