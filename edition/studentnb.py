@@ -76,6 +76,55 @@ def _expand_markers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+_OPEN_RE = re.compile(r"^\s*(?P<fence>:{3,}|`{3,})\{(?P<name>[\w-]+)\}\s*(?P<arg>.*)$")
+_ROLE_RES = [
+    (re.compile(r"\{quote\}`(t\d{2,}(?:\.\d+)?) ([^`]+)`"), r"“\2” (\1)"),
+    (re.compile(r"\{(?:foot)?cite(?::\w+)?\}`([^`]+)`"), r" [\1]"),
+    (re.compile(r"\{ref\}`([^`<]+?)\s*<[^`]+>`"), r"\1"),
+    (re.compile(r"\{[\w:-]+\}`([^`]+)`"), r"\1"),
+]
+
+
+def plain_markdown(text: str) -> str:
+    """MyST markup made readable in any Jupyter: roles become plain text (a quotation
+    keeps its passage ID), label lines go, and directive fences become bold headings.
+    The words of the record are left exactly as they are."""
+    out, stack = [], []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = _OPEN_RE.match(line)
+        if re.fullmatch(r"\([\w-]+\)=\s*", line):
+            i += 1
+            continue
+        if m:
+            fence, name, arg = m["fence"], m["name"], m["arg"].strip()
+            options = {}
+            while i + 1 < len(lines) and re.match(r"^\s*:[\w-]+:", lines[i + 1]):
+                key, _, value = lines[i + 1].strip()[1:].partition(":")
+                options[key] = value.strip()
+                i += 1
+            stack.append(fence)
+            if name == "footbibliography":
+                out.append("*The sources cited are listed under Notes on this section's page in the online book.*")
+            elif name == "exercise":
+                out.append(f"**Exercise** ({options.get('label', '')})" if options.get("label") else "**Exercise**")
+            elif arg:
+                out.append(f"**{arg}**")
+            i += 1
+            continue
+        if stack and re.fullmatch(rf"\s*{re.escape(stack[-1][0])}{{{len(stack[-1])},}}\s*", line):
+            stack.pop()
+            i += 1
+            continue
+        for pattern, repl in _ROLE_RES:
+            line = pattern.sub(repl, line)
+        out.append(line)
+        i += 1
+    return "\n".join(out)
+
+
 def student_notebook(md_text: str, where: str = "<notebook>") -> nbformat.NotebookNode:
     """The student version of a MyST notebook, as an nbformat v4 notebook with no outputs."""
     try:
@@ -87,6 +136,8 @@ def student_notebook(md_text: str, where: str = "<notebook>") -> nbformat.Notebo
     nb.metadata.pop("jupytext", None)
     for cell in nb.cells:
         cell.pop("id", None)
+        if cell.cell_type == "markdown":
+            cell.source = plain_markdown(cell.source)
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None

@@ -13,6 +13,16 @@ CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`(?P<keys>[^`]+)`")
 QUOTED = re.compile(r"“([^”]{12,}?)”|\"([^\"\n]{12,}?)\"|(?<![\w])'([^'\n]{12,}?)'(?![\w])")
 
 
+CODE_FENCE = re.compile(r"^(`{3,}|~{3,})(?!\{)[^\n]*\n.*?^\1[ \t]*$", re.S | re.M)
+CODE_SPAN = re.compile(r"``.+?``")
+
+
+def prose(text: str) -> str:
+    """The text without markup examples: fenced code blocks (```md, ```sh …, but not
+    MyST directives like ```{code-cell}) and double-backtick code spans."""
+    return CODE_SPAN.sub("", CODE_FENCE.sub("", text))
+
+
 def sources(root: Path) -> list[Path]:
     """Everything the editors write: pages, notebooks and exercise files."""
     return sorted([*root.glob("book/*.md"), *root.glob("notebooks/*.md"), *root.glob("data/exercises/*.yml")])

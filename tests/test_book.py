@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from edition.load import read_bib_keys
-from quotes import CITE_ROLE, PASSAGE_ROLE, QUOTE_ROLE, near_misses, sources
+from quotes import CITE_ROLE, PASSAGE_ROLE, QUOTE_ROLE, near_misses, prose, sources
 
 
 def soup(path):
@@ -76,7 +76,7 @@ def test_source_as_received_page_shows_the_file_exactly(student_site, corpus):
 @pytest.mark.parametrize("path", sources(__import__("pathlib").Path(__file__).resolve().parent.parent),
                          ids=lambda p: p.name)
 def test_quotations_match_data_verbatim(path, corpus):
-    text = path.read_text(encoding="utf-8")
+    text = prose(path.read_text(encoding="utf-8"))
     for m in QUOTE_ROLE.finditer(text):
         assert corpus.quote_ok(m["ref"], m["words"]), f"{path.name}: {m['ref']} {m['words']!r}"
     misses = near_misses(text, corpus.source)
@@ -94,7 +94,7 @@ def test_near_miss_detector_catches_a_misquotation(corpus):
                          ids=lambda p: p.name)
 def test_citation_keys_and_passage_ids_exist(path, corpus):
     keys = read_bib_keys(corpus.root / "bibliography.bib")
-    text = path.read_text(encoding="utf-8")
+    text = prose(path.read_text(encoding="utf-8"))
     for m in CITE_ROLE.finditer(text):
         for key in m["keys"].split(","):
             assert key.strip() in keys, f"{path.name}: unknown citation key {key!r}"
@@ -103,3 +103,8 @@ def test_citation_keys_and_passage_ids_exist(path, corpus):
         assert m["ref"] in ids, f"{path.name}: unknown passage {m['ref']!r}"
     for ref in re.findall(r"(?<![\w-])t\d{2}(?:\.\d+)?(?![\w-])", text):
         assert ref in ids, f"{path.name}: unknown passage or sentence {ref!r}"
+
+
+def test_markup_examples_are_not_taken_for_quotations():
+    text = 'See (`` {quote}`t07.2 …` ``) and\n```md\n{quote}`t99 nothing`\n```\nbut {quote}`t01 real`'
+    assert [m["ref"] for m in QUOTE_ROLE.finditer(prose(text))] == ["t01"]
