@@ -172,6 +172,9 @@ def build(edition: str, root: Path = ROOT, build_dir: Path | None = None) -> Pat
     _add_favicon_to_redirect(out / "index.html")
     from .lite import build_lite  # the notebooks in the browser: <site>/lite/ (edition/lite.py)
     build_lite(root, build_dir, out)
+    from .colab import write_colab_notebooks  # Colab copies of the student notebooks: <site>/colab/
+    repo_url = (yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("repository") or {}).get("url", "")
+    write_colab_notebooks(root, out, repo_url)
     from .reader import add_reader  # the course reader: <site>/_downloads/reader.pdf (edition/reader.py)
     add_reader(edition, root, build_dir, out)
     print(f"\nThe {edition} edition is in {out}\nOpen {out / 'index.html'} in a browser.")

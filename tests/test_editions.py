@@ -417,7 +417,7 @@ def test_student_notebook_prompts_replace_solutions():
     src = "\n".join(c.source for c in nb.cells)
     assert "{solution" not in src and "teaching-note" not in src
     assert any(c.cell_type == "code" and c.source == ANSWER_CODE for c in nb.cells)
-    assert "{exercise}" in src
+    assert "**Exercise** (s1-sourcing)" in src  # exercise fences read as plain Markdown
 
 
 # ---------------------------------------------------------------------------------------

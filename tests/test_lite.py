@@ -132,7 +132,7 @@ def test_every_lite_notebook_installs_the_package_first(lite):
         assert "from edition" in rest or "import edition" in rest or nb in ("commentary.ipynb", "archive.ipynb")
 
 
-def test_every_notebook_page_has_lite_and_binder_buttons(student_site, lite):
+def test_every_notebook_page_has_lite_binder_and_colab_buttons(student_site, lite):
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     m = re.match(r"https://github\.com/([^/]+)/([^/]+?)/?$", config["repository"]["url"])
     org, repo, branch = m.group(1), m.group(2), config["repository"]["branch"]
@@ -143,7 +143,8 @@ def test_every_notebook_page_has_lite_and_binder_buttons(student_site, lite):
         assert (lite / "files" / "notebooks" / nb).is_file()
         binder = f"https://mybinder.org/v2/gh/{org}/{repo}/{branch}?urlpath=lab/tree/notebooks/{stem}.md"
         assert binder in html, f"{stem}: no Binder button for the repository in _config.yml"
-        assert "colab.research.google.com" not in html  # Colab cannot open .md notebooks
+        colab = f"https://colab.research.google.com/github/{org}/{repo}/blob/colab-notebooks/{stem}.ipynb"
+        assert colab in html, f"{stem}: the Colab button must open the student copy on the colab-notebooks branch"
 
 
 @pytest.mark.browser
