@@ -130,13 +130,21 @@ def explain_failures(log: list[str], root: Path, src: Path) -> list[str]:
 
 
 def _add_favicon_to_redirect(index: Path) -> None:
-    """Jupyter Book's root index.html only redirects; give it the favicon so browsers
-    don't ask for /favicon.ico (a 404 and a console error)."""
-    if index.is_file():
-        html = index.read_text(encoding="utf-8")
-        if 'rel="icon"' not in html:
-            html = html.replace("<head>", '<head>\n<link rel="icon" href="_static/favicon.svg">', 1)
-            index.write_text(html, encoding="utf-8")
+    """Jupyter Book's root index.html is a bare <meta> redirect. Make it a small valid page
+    with a language, a title, the favicon (else browsers ask for /favicon.ico: a 404 and a
+    console error) and a link for readers whose browser does not follow the redirect."""
+    if not index.is_file():
+        return
+    html = index.read_text(encoding="utf-8")
+    m = re.search(r'url=([^"\s]+)"', html)
+    if 'rel="icon"' in html or not m:
+        return
+    target = m.group(1)
+    index.write_text(
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Refresh" content="0; url={target}">\n'
+        '<link rel="icon" href="_static/favicon.svg">\n<title>Redirecting to the book</title>\n</head>\n'
+        f'<body><p><a href="{target}">Go to the book</a></p></body>\n</html>\n', encoding="utf-8")
 
 
 def build(edition: str, root: Path = ROOT, build_dir: Path | None = None) -> Path:
