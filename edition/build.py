@@ -129,6 +129,24 @@ def explain_failures(log: list[str], root: Path, src: Path) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+ICON_SCRIPT_RE = re.compile(r'<script[^>]*/_static/scripts/fontawesome\.js[^>]*></script>\n?')
+
+
+def _drop_icon_script(site: Path) -> None:
+    """Remove the theme's Font Awesome script (1.5 MB, 0.54 MB gzip, on every page).
+
+    The theme's CSS already draws the same icons from the Font Awesome web font, so
+    the script only duplicates them as SVG; without it every page is about half as
+    heavy, which matters on poor classroom networks (see book/benchmarks.md)."""
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        lean = ICON_SCRIPT_RE.sub("", html)
+        if lean != html:
+            page.write_text(lean, encoding="utf-8")
+    for f in (site / "_static" / "scripts").glob("fontawesome.js*"):
+        f.unlink()
+
+
 def _add_favicon_to_redirect(index: Path) -> None:
     """Jupyter Book's root index.html is a bare <meta> redirect. Make it a small valid page
     with a language, a title, the favicon (else browsers ask for /favicon.ico: a 404 and a
@@ -178,6 +196,7 @@ def build(edition: str, root: Path = ROOT, build_dir: Path | None = None) -> Pat
         shutil.rmtree(out)
     shutil.copytree(work / "_build" / "html", out)
     _add_favicon_to_redirect(out / "index.html")
+    _drop_icon_script(out)
     from .lite import build_lite  # the notebooks in the browser: <site>/lite/ (edition/lite.py)
     build_lite(root, build_dir, out)
     from .colab import write_colab_notebooks  # Colab copies of the student notebooks: <site>/colab/

@@ -160,6 +160,13 @@ def build_lite(root: Path, build_dir: Path, site: Path) -> Path:
     config = {"jupyter-lite-schema-version": 0,
               "jupyter-config-data": {"disabledExtensions": SKIP_EXTENSIONS}}
     _write_if_changed(lite / "jupyter-lite.json", (json.dumps(config, indent=2) + "\n").encode())
+    # Skip `jupyter lite build` when nothing it reads has changed since the last build.
+    digest = hashlib.sha256()
+    for f in sorted(p for p in [*(lite / "contents").rglob("*"), wheel, lite / "jupyter-lite.json"] if p.is_file()):
+        digest.update(str(f.relative_to(lite)).encode() + b"\0" + f.read_bytes())
+    stamp = lite / "_output.sha256"
+    if (lite / "_output").is_dir() and stamp.is_file() and stamp.read_text() == digest.hexdigest():
+        return _copy_site(lite, site)
     jupyter = Path(sys.executable).parent / "jupyter"
     cmd = [str(jupyter), "lite", "build", "--lite-dir", str(lite), "--contents", str(lite / "contents"),
            "--output-dir", str(lite / "_output"), "--piplite-wheels", str(wheel), "--apps", APP,
@@ -168,6 +175,11 @@ def build_lite(root: Path, build_dir: Path, site: Path) -> Path:
     result = subprocess.run(cmd, cwd=lite)
     if result.returncode != 0:
         raise SystemExit("the JupyterLite site failed to build (see the messages above)")
+    stamp.write_text(digest.hexdigest())
+    return _copy_site(lite, site)
+
+
+def _copy_site(lite: Path, site: Path) -> Path:
     out = site / LITE_DIR
     if out.exists():
         shutil.rmtree(out)

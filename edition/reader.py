@@ -189,8 +189,11 @@ def make_reader(root: Path, build_dir: Path, site: Path) -> Path | None:
     title = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("title", "")
     html = build_dir / "reader" / "reader.html"
     html.parent.mkdir(parents=True, exist_ok=True)
-    html.write_text(assemble(site, reader_pages(root), title), encoding="utf-8")
-    pdf = print_pdf(html, build_dir / "reader" / "reader.pdf")
+    text = assemble(site, reader_pages(root), title)
+    pdf = build_dir / "reader" / "reader.pdf"
+    if not (pdf.is_file() and html.is_file() and html.read_text(encoding="utf-8") == text):
+        html.write_text(text, encoding="utf-8")  # print only when the readings changed
+        pdf = print_pdf(html, pdf)
     dest = site / PDF_IN_SITE
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(pdf, dest)
