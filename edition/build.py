@@ -129,7 +129,7 @@ def explain_failures(log: list[str], root: Path, src: Path) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-ICON_SCRIPT_RE = re.compile(r'<script[^>]*/_static/scripts/fontawesome\.js[^>]*></script>\n?')
+ICON_SCRIPT_RE = re.compile(r'<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>\n?')
 
 
 def _drop_icon_script(site: Path) -> None:

@@ -116,3 +116,18 @@ def test_dropped_section_permalinks_fall_back_to_the_full_record(data_copy):
     soup = _soup(render.record_html(c))
     assert soup.select_one('[id="t05"] .ed-pid')["href"] == "record.html#t05"
     assert soup.select_one('[id="t02"] .ed-pid')["href"] == "../notebooks/s1-peace-and-the-treaty.html#t02"
+
+
+def test_icon_script_removed_at_any_page_depth(tmp_path):
+    from edition.build import _drop_icon_script
+    scripts = tmp_path / "_static" / "scripts"
+    scripts.mkdir(parents=True)
+    (scripts / "fontawesome.js").write_text("x")
+    (tmp_path / "book").mkdir()
+    tag = '<script defer src="{}_static/scripts/fontawesome.js?digest=1"></script>\n'
+    (tmp_path / "search.html").write_text("<head>" + tag.format("") + "</head>")
+    (tmp_path / "book" / "a.html").write_text("<head>" + tag.format("../") + "</head>")
+    _drop_icon_script(tmp_path)
+    assert "fontawesome" not in (tmp_path / "search.html").read_text()
+    assert "fontawesome" not in (tmp_path / "book" / "a.html").read_text()
+    assert not (scripts / "fontawesome.js").exists()
