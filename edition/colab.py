@@ -45,15 +45,9 @@ def colab_notebook(nb, repo_url: str):
     """A student notebook for Colab: its set-up cell replaced by SETUP_CELL."""
     import nbformat
 
-    from .studentnb import PATH_CELL
+    from .studentnb import replace_setup_cell
 
-    cell = nbformat.v4.new_code_cell(SETUP_CELL.format(repo=repo_url))
-    if nb.cells and nb.cells[0].cell_type == "code" and nb.cells[0].source == PATH_CELL:
-        cell["id"] = nb.cells[0].get("id", "cell-000")
-        nb.cells[0] = cell
-    else:
-        cell["id"] = "colab-setup"
-        nb.cells.insert(0, cell)
+    replace_setup_cell(nb, SETUP_CELL.format(repo=repo_url), "colab-setup")
     nbformat.validate(nb)
     return nb
 

@@ -113,15 +113,9 @@ def lite_notebook(nb):
     """A student notebook for JupyterLite: its set-up cell replaced by SETUP_CELL."""
     import nbformat
 
-    from .studentnb import PATH_CELL
+    from .studentnb import replace_setup_cell
 
-    cell = nbformat.v4.new_code_cell(SETUP_CELL)
-    if nb.cells and nb.cells[0].cell_type == "code" and nb.cells[0].source == PATH_CELL:
-        cell["id"] = nb.cells[0].get("id", "cell-000")
-        nb.cells[0] = cell
-    else:
-        cell["id"] = "lite-setup"
-        nb.cells.insert(0, cell)
+    replace_setup_cell(nb, SETUP_CELL, "lite-setup")
     # JupyterLite's Python kernel is called "python" (not "python3"): with its name here
     # the kernel starts at once instead of asking the student to choose one
     nb.metadata["kernelspec"] = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}

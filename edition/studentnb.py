@@ -148,6 +148,19 @@ def student_notebook(md_text: str, where: str = "<notebook>") -> nbformat.Notebo
     return nb
 
 
+def replace_setup_cell(nb: nbformat.NotebookNode, source: str, new_id: str) -> nbformat.NotebookNode:
+    """Put ``source`` in place of the student set-up cell (PATH_CELL), or first if there
+    is none; used for the JupyterLite and Colab copies, which find the edition their own way."""
+    cell = nbformat.v4.new_code_cell(source)
+    if nb.cells and nb.cells[0].cell_type == "code" and nb.cells[0].source == PATH_CELL:
+        cell["id"] = nb.cells[0].get("id", "cell-000")
+        nb.cells[0] = cell
+    else:
+        cell["id"] = new_id
+        nb.cells.insert(0, cell)
+    return nb
+
+
 def _number_cells(nb: nbformat.NotebookNode) -> None:
     for k, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{k:03d}"
