@@ -33,7 +33,8 @@ def output_dir(edition: str, build: Path) -> Path:
     return build / "html" if edition == "student" else build / "instructor" / "html"
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
+def write_if_changed(path: Path, data: bytes) -> None:
+    """Write only when the content differs, so unchanged files keep their time stamps."""
     if path.is_file() and path.read_bytes() == data:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,7 +60,7 @@ def stage(edition: str, root: Path, dest: Path) -> Path:
                     raise SystemExit(f"error: {e}") from None
             if rel.as_posix() == "_config.yml":
                 data = _edition_config(data, edition)
-            _write_if_changed(dest / rel, data)
+            write_if_changed(dest / rel, data)
             wanted.add(dest / rel)
     for f in sorted(dest.rglob("*"), reverse=True):  # drop files deleted from the sources
         top = f.relative_to(dest).parts[0]

@@ -14,7 +14,10 @@ Colab opens notebooks only from GitHub, as ``.ipynb``. So:
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
+
+from .studentnb import FIND_EDITION
 
 BRANCH = "colab-notebooks"
 COLAB_DIR = "colab"
@@ -29,10 +32,7 @@ if "google.colab" in sys.modules:
     sys.path.insert(0, "/content/edition-repo")
     os.chdir("/content/edition-repo/notebooks")
 else:
-    for _folder in (pathlib.Path.cwd(), *pathlib.Path.cwd().parents):
-        if (_folder / "edition" / "__init__.py").is_file():
-            sys.path.insert(0, str(_folder))
-            break"""
+""" + textwrap.indent(FIND_EDITION, "    ")
 
 
 def github_repo(url: str) -> tuple[str, str] | None:

@@ -38,6 +38,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .build import write_if_changed
+from .studentnb import FIND_EDITION
+
 LITE_DIR = "lite"                  # the site's folder inside the built book
 APP = "lab"                        # the JupyterLite app the buttons open
 SKIP_EXTENSIONS = ["jupyterlab-jupytext"]  # needs a Jupyter server: useless in the browser
@@ -51,17 +54,7 @@ import pathlib, sys
 if sys.platform == "emscripten":
     import piplite
     await piplite.install("edition")
-for _folder in (pathlib.Path.cwd(), *pathlib.Path.cwd().parents):
-    if (_folder / "edition" / "__init__.py").is_file():
-        sys.path.insert(0, str(_folder))
-        break"""
-
-
-def _write_if_changed(path: Path, data: bytes) -> None:
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+""" + FIND_EDITION
 
 
 def _package_digest(root: Path) -> str:
@@ -133,12 +126,12 @@ def stage_contents(root: Path, contents: Path) -> list[Path]:
     for src in notebook_sources(root):
         nb = lite_notebook(student_notebook(src.read_text(encoding="utf-8"), str(src.relative_to(root))))
         out = contents / "notebooks" / (src.stem + ".ipynb")
-        _write_if_changed(out, (nbformat.writes(nb) + "\n").encode("utf-8"))
+        write_if_changed(out, (nbformat.writes(nb) + "\n").encode("utf-8"))
         wanted.append(out)
     for f in sorted((root / "data").rglob("*")):
         if f.is_file() and ".ipynb_checkpoints" not in f.parts and f.name != ".DS_Store":
             out = contents / f.relative_to(root)
-            _write_if_changed(out, f.read_bytes())
+            write_if_changed(out, f.read_bytes())
             wanted.append(out)
     for f in sorted(contents.rglob("*"), reverse=True):  # drop what the sources no longer have
         if f.is_file() and f not in wanted:
@@ -153,7 +146,7 @@ def build_lite(root: Path, build_dir: Path, site: Path) -> Path:
     stage_contents(root, lite / "contents")
     config = {"jupyter-lite-schema-version": 0,
               "jupyter-config-data": {"disabledExtensions": SKIP_EXTENSIONS}}
-    _write_if_changed(lite / "jupyter-lite.json", (json.dumps(config, indent=2) + "\n").encode())
+    write_if_changed(lite / "jupyter-lite.json", (json.dumps(config, indent=2) + "\n").encode())
     # Skip `jupyter lite build` when nothing it reads has changed since the last build.
     digest = hashlib.sha256()
     for f in sorted(p for p in [*(lite / "contents").rglob("*"), wheel, lite / "jupyter-lite.json"] if p.is_file()):

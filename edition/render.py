@@ -34,11 +34,11 @@ def pages_in_book(c: Corpus) -> set[str] | None:
     return set(re.findall(r"^\s*-?\s*(?:file|root):\s*(\S+)", toc.read_text(encoding="utf-8"), re.M))
 
 
-def home_page(c: Corpus, section_id: str) -> str:
+def home_page(c: Corpus, section_id: str, pages: set[str] | None) -> str:
     """The page a passage's permalink leads to: its section's page, or the full record
-    if an instructor has dropped that section's page from _toc.yml."""
+    if an instructor has dropped that section's page from _toc.yml (``pages`` is
+    :func:`pages_in_book`, read once by the caller)."""
     page = c.section(section_id)["page"]
-    pages = pages_in_book(c)
     if pages is not None and page not in pages and RECORD_PAGE in pages:
         return RECORD_PAGE
     return page
@@ -133,7 +133,8 @@ def citation(c: Corpus, pid: str, url: str) -> str:
 def passages_html(c: Corpus, passages, page: str) -> str:
     """Render passages (rows of the transcript) for the page ``page`` (a docname)."""
     pattern, owner = _alias_pattern(c)
-    pages = {sid: home_page(c, sid) for sid in c.sections["id"]}
+    book = pages_in_book(c)
+    pages = {sid: home_page(c, sid, book) for sid in c.sections["id"]}
     out = []
     for p in passages.itertuples():
         home = href(page, pages[p.section], p.id)
@@ -192,10 +193,10 @@ def terms_html(c: Corpus, section_id: str, page: str | None = None) -> str:
 
 def record_html(c: Corpus, page: str = RECORD_PAGE) -> str:
     """The full record in reading order, section by section, with each section's notes."""
-    out = []
+    out, book = [], pages_in_book(c)
     for s in c.sections[c.sections["layer"] == "record"].itertuples():
         title = escape(s.title)
-        if home_page(c, s.id) != RECORD_PAGE:
+        if home_page(c, s.id, book) != RECORD_PAGE:
             title = f'<a href="{escape(href(page, s.page))}">{title}</a>'
         out.append(f'<section class="ed-record-section" aria-labelledby="h-{s.id}">'
                    f'<h2 id="h-{s.id}">{s.order}. {title}</h2>'

@@ -23,14 +23,18 @@ from .editions import _instructor_ranges
 
 ANSWER_MARKDOWN = "✏️ **Your answer here**\n\n*(Write your answer in this cell: double-click to edit.)*"
 ANSWER_CODE = "# your answer here\n"
-PATH_CELL = """\
-# Lets this notebook find the edition's Python package (edition/) and data/ when they sit
-# in this folder or one above it, as in the student-notebook kit. Nothing to change here.
-import pathlib, sys
+# The search for the edition's folder (the package and data/ beside it), shared by the
+# set-up cells of the student, JupyterLite and Colab notebooks.
+FIND_EDITION = """\
 for _folder in (pathlib.Path.cwd(), *pathlib.Path.cwd().parents):
     if (_folder / "edition" / "__init__.py").is_file():
         sys.path.insert(0, str(_folder))
         break"""
+PATH_CELL = """\
+# Lets this notebook find the edition's Python package (edition/) and data/ when they sit
+# in this folder or one above it, as in the student-notebook kit. Nothing to change here.
+import pathlib, sys
+""" + FIND_EDITION
 _MARKER = "<!-- edition:answer-prompt:{kind} -->"
 _MARKER_RE = re.compile(r"^<!-- edition:answer-prompt:(text|code) -->$", re.M)
 _CODE_CELL_RE = re.compile(r"^\s*(`{3,}|:{3,})\{code-cell\}", re.M)
